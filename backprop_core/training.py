@@ -13,12 +13,17 @@ logger = logging.getLogger(__name__)
 
 STATUS_OK = "ok"
 STATUS_DIVERGED = "diverged"
+STATUS_TIMEOUT = "timeout"
 TASKS = ("classification", "regression")
 HISTORY_KEYS = ("epoch", "train_loss", "test_loss", "test_accuracy", "elapsed_seconds")
 
 
 class DivergenceWarning(RuntimeWarning):
     """Warning that a training run stopped because its loss became non-finite."""
+
+
+class _TimeLimitReached(Exception):
+    """Raised between two steps once a run is over its time limit."""
 
 
 @dataclasses.dataclass
@@ -60,6 +65,7 @@ def train(
     seed,
     task,
     schedule=None,
+    time_limit=None,
 ):
     """Train ``model`` with mini-batches and evaluate it after every epoch.
 
@@ -88,6 +94,11 @@ def train(
     schedule : callable or None
         Maps ``state.step``, the number of steps already taken, to the learning rate
         passed to ``optimizer.step``. None keeps the optimizer's own lr.
+    time_limit : float or None
+        Wall-clock seconds from the start of training, evaluations included, after
+        which the run stops with STATUS_TIMEOUT. It is checked before every step, so
+        a run overshoots by at most one step and one evaluation. The history then
+        ends with the last completed epoch.
 
     Returns
     -------
@@ -114,12 +125,17 @@ def train(
     state = optimizer.init(model.params)
     history = {key: [] for key in HISTORY_KEYS}
     elapsed_seconds = 0.0
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
     with np.errstate(all="ignore"):
         for epoch in range(epochs + 1):
             if epoch > 0:
                 started = time.perf_counter()
                 batches = _shuffled_batches(X_train, train_targets, batch_size, rng)
-                _run_epoch(model, loss, optimizer, state, batches, schedule)
+                try:
+                    _run_epoch(model, loss, optimizer, state, batches, schedule,
+                               deadline)
+                except _TimeLimitReached:
+                    return TrainResult(STATUS_TIMEOUT, None, history)
                 elapsed_seconds += time.perf_counter() - started
 
             train_loss = loss.value(train_targets, model.forward(X_train))
@@ -147,10 +163,12 @@ def train(
     return TrainResult(STATUS_OK, None, history)
 
 
-def _run_epoch(model, loss, optimizer, state, batches, schedule):
+def _run_epoch(model, loss, optimizer, state, batches, schedule, deadline=None):
     """Take one optimizer step per (inputs, targets) batch."""
     params, grads = model.params, model.grads
     for inputs, targets in batches:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _TimeLimitReached
         outputs = model.forward(inputs)
         model.backward(loss.gradient(targets, outputs), compute_grad_inputs=False)
         lr = None if schedule is None else schedule(state.step)
