@@ -10,6 +10,7 @@ from backprop_core.model import Sequential, build_mlp
 from backprop_core.training import (
     STATUS_DIVERGED,
     STATUS_OK,
+    STATUS_TIMEOUT,
     DivergenceWarning,
     TrainResult,
     train,
@@ -26,6 +27,7 @@ __all__ = [
     "build_mlp",
     "STATUS_OK",
     "STATUS_DIVERGED",
+    "STATUS_TIMEOUT",
     "DivergenceWarning",
     "TrainResult",
     "train",

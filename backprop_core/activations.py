@@ -58,7 +58,9 @@ class Sigmoid(Activation):
         return np.divide(numerator, exp_neg_abs, out=numerator)
 
     def backward(self, z, a, grad_a):
-        return grad_a * a * (1 - a)
+        grad_z = grad_a * a
+        grad_z *= 1 - a
+        return grad_z
 
 
 class Tanh(Activation):
@@ -70,7 +72,10 @@ class Tanh(Activation):
         return np.tanh(z)
 
     def backward(self, z, a, grad_a):
-        return grad_a * (1 - a * a)
+        grad_z = a * a
+        np.subtract(1, grad_z, out=grad_z)
+        grad_z *= grad_a
+        return grad_z
 
 
 class ReLU(Activation):
@@ -126,7 +131,9 @@ class Softmax(Activation):
 
     def backward(self, z, a, grad_a):
         dot = (grad_a * a).sum(axis=-1, keepdims=True)
-        return a * (grad_a - dot)
+        grad_z = grad_a - dot
+        grad_z *= a
+        return grad_z
 
 
 _ACTIVATIONS = {

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from backprop_core import optimizers
+from backprop_core.optimizers import _parts
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 TRAJECTORY_DIR = REPOSITORY / "tests/data/torch_trajectories"
@@ -36,21 +37,41 @@ class OptimizerRow(NamedTuple):
     name: str
     torch_class: str | None  # None: torch.optim 2.13.0 has no equivalent
     torch_preset: dict[str, object]  # hyperparameters that `name` presets
+    # Hyperparameters that switch on every optional buffer and branch of the rule.
+    all_options: dict[str, object]
 
 
 OPTIMIZERS = [
-    OptimizerRow("sgd", "SGD", {}),
-    OptimizerRow("momentum", "SGD", {"momentum": 0.9}),
-    OptimizerRow("nesterov", "SGD", {"momentum": 0.9, "nesterov": True}),
-    OptimizerRow("rmsprop", "RMSprop", {}),
-    OptimizerRow("adagrad", "Adagrad", {}),
-    OptimizerRow("adadelta", "Adadelta", {}),
-    OptimizerRow("adam", "Adam", {}),
-    OptimizerRow("adamw", "AdamW", {}),
-    OptimizerRow("adamax", "Adamax", {}),
-    OptimizerRow("nadam", "NAdam", {}),
-    OptimizerRow("radam", "RAdam", {}),
-    OptimizerRow("lion", None, {}),
+    OptimizerRow(
+        "sgd", "SGD", {}, {"momentum": 0.9, "dampening": 0.1, "weight_decay": 0.01}
+    ),
+    OptimizerRow(
+        "momentum", "SGD", {"momentum": 0.9}, {"dampening": 0.1, "weight_decay": 0.01}
+    ),
+    OptimizerRow(
+        "nesterov", "SGD", {"momentum": 0.9, "nesterov": True}, {"weight_decay": 0.01}
+    ),
+    OptimizerRow(
+        "rmsprop",
+        "RMSprop",
+        {},
+        {"momentum": 0.5, "centered": True, "weight_decay": 0.01},
+    ),
+    OptimizerRow(
+        "adagrad",
+        "Adagrad",
+        {},
+        {"lr_decay": 0.01, "weight_decay": 0.01, "initial_accumulator_value": 0.1},
+    ),
+    OptimizerRow("adadelta", "Adadelta", {}, {"weight_decay": 0.01}),
+    OptimizerRow("adam", "Adam", {}, {"amsgrad": True, "weight_decay": 0.01}),
+    OptimizerRow("adamw", "AdamW", {}, {"amsgrad": True}),
+    OptimizerRow("adamax", "Adamax", {}, {"weight_decay": 0.01}),
+    OptimizerRow(
+        "nadam", "NAdam", {}, {"weight_decay": 0.01, "decoupled_weight_decay": True}
+    ),
+    OptimizerRow("radam", "RAdam", {}, {"weight_decay": 0.01}),
+    OptimizerRow("lion", None, {}, {"weight_decay": 0.1}),
 ]
 TORCH_ROWS = [row for row in OPTIMIZERS if row.torch_class is not None]
 
@@ -146,17 +167,36 @@ def state_arrays(state: optimizers.OptimizerState) -> list[np.ndarray]:
     return arrays
 
 
-def small_problem(dtype=np.float64) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
-    """Return two parameters and five steps of seeded gradients for them."""
+def small_problem(
+    dtype=np.float64, n_steps: int = 5
+) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
+    """Return two parameters and `n_steps` steps of seeded gradients for them.
+
+    RAdam takes its rectified step from step 6 on with the default beta2, so tests
+    of every branch need `n_steps` >= 6.
+    """
     rng = np.random.default_rng(7)
     params = [
         rng.standard_normal((3, 2)).astype(dtype),
         rng.standard_normal(2).astype(dtype),
     ]
     grads = [
-        [rng.standard_normal(p.shape).astype(dtype) for p in params] for _ in range(5)
+        [rng.standard_normal(p.shape).astype(dtype) for p in params]
+        for _ in range(n_steps)
     ]
     return params, grads
+
+
+def _settings(rows: list[OptimizerRow]) -> list:
+    """Return pytest params (row, hyperparameters): defaults, then all options on."""
+    return [
+        pytest.param(row, hyperparameters, id=f"{row.name}-{setting}")
+        for row in rows
+        for setting, hyperparameters in (
+            ("defaults", {}),
+            ("all_options", row.all_options),
+        )
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -225,11 +265,11 @@ def test_defaults_match_torch_signature(row):
     assert ours == {**expected, **row.torch_preset}
 
 
-@pytest.mark.parametrize("row", OPTIMIZERS, ids=_ids(OPTIMIZERS))
-def test_float32_stays_float32(row):
-    params, grads = small_problem(np.float32)
-    reference_params, reference_grads = small_problem(np.float64)
-    optimizer = optimizers.create(row.name, lr=1e-2)
+@pytest.mark.parametrize(("row", "hyperparameters"), _settings(OPTIMIZERS))
+def test_float32_stays_float32(row, hyperparameters):
+    params, grads = small_problem(np.float32, n_steps=8)
+    reference_params, reference_grads = small_problem(np.float64, n_steps=8)
+    optimizer = optimizers.create(row.name, lr=1e-2, **hyperparameters)
     state = optimizer.init(params)
     reference_state = optimizer.init(reference_params)
     for step_grads, step_reference_grads in zip(grads, reference_grads, strict=True):
@@ -241,6 +281,47 @@ def test_float32_stays_float32(row):
         assert array.dtype == np.float32
     for param, reference in zip(params, reference_params, strict=True):
         np.testing.assert_allclose(param, reference, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize(("row", "hyperparameters"), _settings(OPTIMIZERS))
+def test_float32_kept_with_numpy_lr(row, hyperparameters):
+    # A schedule built from NumPy arithmetic passes np.float64 rates, and NumPy's
+    # promotion rules must not turn float32 buffers into float64 ones.
+    params, grads = small_problem(np.float32, n_steps=8)
+    optimizer = optimizers.create(row.name, **hyperparameters)
+    state = optimizer.init(params)
+    for step_grads in grads:
+        optimizer.step(params, step_grads, state, lr=np.float64(1e-2))
+    for param in params:
+        assert param.dtype == np.float32
+    for array in state_arrays(state):
+        assert array.dtype == np.float32
+
+
+@pytest.mark.parametrize(("row", "hyperparameters"), _settings(OPTIMIZERS))
+def test_init_states_share_no_buffers(row, hyperparameters):
+    params, grads = small_problem(n_steps=8)
+    originals = [param.copy() for param in params]
+    optimizer = optimizers.create(row.name, lr=1e-2, **hyperparameters)
+    first = optimizer.init(params)
+    second = optimizer.init(params)
+    for param, original in zip(params, originals, strict=True):
+        np.testing.assert_array_equal(param, original)
+    first_arrays = state_arrays(first)
+    second_arrays = state_arrays(second)
+    for array in first_arrays:
+        for other in second_arrays + params:
+            assert not np.shares_memory(array, other)
+
+    untouched = [array.copy() for array in second_arrays]
+    for step_grads in grads:
+        optimizer.step(params, step_grads, first)
+    assert second.step == 0
+    # Scratch arrays start uninitialized, so compare only the meaningful buffers.
+    scratch = {id(array) for arrays in second.scratch for array in arrays}
+    for array, copy in zip(second_arrays, untouched, strict=True):
+        if id(array) not in scratch:
+            np.testing.assert_array_equal(array, copy)
 
 
 @pytest.mark.parametrize("row", OPTIMIZERS, ids=_ids(OPTIMIZERS))
@@ -454,6 +535,7 @@ def test_default_lr_follows_torch():
 INVALID_HYPERPARAMETERS = [
     ("sgd", {"lr": -0.1}, r"lr=-0\.1"),
     ("sgd", {"lr": float("nan")}, r"lr=nan"),
+    ("adam", {"lr": float("inf")}, r"lr=inf"),
     ("sgd", {"lr": "0.1"}, r"lr='0\.1'"),
     ("sgd", {"momentum": -0.5}, r"momentum=-0\.5"),
     ("sgd", {"momentum": 1.5}, r"momentum=1\.5"),
@@ -518,3 +600,127 @@ def test_step_rejects_mismatched_grads():
     state = optimizer.init(params)
     with pytest.raises(ValueError):
         optimizer.step(params, [np.zeros(2)], state)
+
+
+@pytest.mark.parametrize("row", OPTIMIZERS, ids=_ids(OPTIMIZERS))
+def test_mismatched_step_changes_nothing(row):
+    params = [np.ones(2), np.ones(3)]
+    optimizer = optimizers.create(row.name, lr=0.1)
+    state = optimizer.init(params)
+    with pytest.raises(ValueError, match=r"2 params, 1 grads"):
+        optimizer.step(params, [np.ones(2)], state)
+    with pytest.raises(ValueError, match=r"initialized for 2 params"):
+        optimizer.step(
+            [*params, np.ones(4)], [np.ones(2), np.ones(3), np.ones(4)], state
+        )
+    assert state.step == 0
+    for param in params:
+        np.testing.assert_array_equal(param, 1.0)
+
+
+# Every hyperparameter name that some optimizer accepts.
+ALL_HYPERPARAMETERS = sorted(
+    {key for name in optimizers.names() for key in optimizers.defaults(name)}
+)
+
+
+def invalid_value(key: str, default: object) -> object:
+    """Return a value outside the valid range of hyperparameter `key`."""
+    if isinstance(default, bool):
+        return "yes"
+    if key == "betas":
+        return (0.9, 1.0)
+    return -1.0
+
+
+@pytest.mark.parametrize("row", OPTIMIZERS, ids=_ids(OPTIMIZERS))
+def test_every_hyperparameter_validated(row):
+    for key, default in optimizers.defaults(row.name).items():
+        value = invalid_value(key, default)
+        with pytest.raises(ValueError, match=rf"Invalid {key}"):
+            optimizers.create(row.name, **{key: value})
+
+
+@pytest.mark.parametrize("row", OPTIMIZERS, ids=_ids(OPTIMIZERS))
+def test_foreign_hyperparameters_raise(row):
+    own = optimizers.defaults(row.name)
+    foreign = [key for key in ALL_HYPERPARAMETERS if key not in own]
+    assert foreign
+    for key in foreign:
+        with pytest.raises(ValueError, match=rf"Unknown hyperparameter.*{key}="):
+            optimizers.create(row.name, **{key: 0.5})
+
+
+# The in-place parts that the update rules are built from.
+
+
+def part_arrays(seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return (
+        rng.standard_normal((4, 3)),
+        rng.standard_normal((4, 3)),
+        rng.uniform(0.5, 2.0, size=(4, 3)),
+    )
+
+
+def test_part_coupled_weight_decay():
+    param, grad, _ = part_arrays()
+    out = np.empty_like(param)
+    grad_copy, param_copy = grad.copy(), param.copy()
+    result = _parts.apply_weight_decay(param, grad, 0.1, 0.5, False, out=out)
+    assert result is out
+    np.testing.assert_allclose(result, grad_copy + 0.5 * param_copy, rtol=1e-15)
+    np.testing.assert_array_equal(param, param_copy)
+    np.testing.assert_array_equal(grad, grad_copy)
+
+
+def test_part_decoupled_weight_decay():
+    param, grad, _ = part_arrays()
+    param_copy = param.copy()
+    result = _parts.apply_weight_decay(
+        param, grad, 0.1, 0.5, True, out=np.empty_like(param)
+    )
+    assert result is grad
+    np.testing.assert_allclose(param, param_copy * 0.95, rtol=1e-15)
+
+
+def test_part_zero_weight_decay_is_identity():
+    param, grad, _ = part_arrays()
+    param_copy = param.copy()
+    for decoupled in (False, True):
+        result = _parts.apply_weight_decay(
+            param, grad, 0.1, 0.0, decoupled, out=np.empty_like(param)
+        )
+        assert result is grad
+    np.testing.assert_array_equal(param, param_copy)
+
+
+def test_part_moving_average():
+    average, value, _ = part_arrays()
+    expected = 0.9 * average + 0.1 * value
+    _parts.update_moving_average(average, value, 0.1, np.empty_like(average))
+    np.testing.assert_allclose(average, expected, rtol=1e-14)
+
+
+def test_part_moving_average_of_squares():
+    average, value, _ = part_arrays()
+    average = np.abs(average)
+    expected = 0.99 * average + 0.01 * value**2
+    _parts.update_moving_average_of_squares(
+        average, value, 0.99, np.empty_like(average)
+    )
+    np.testing.assert_allclose(average, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("out_is", ["separate", "numerator", "denominator"])
+def test_part_scaled_quotient(out_is):
+    param, numerator, denominator = part_arrays()
+    expected = param - 0.3 * numerator / denominator
+    out = {
+        "separate": np.empty_like(param),
+        "numerator": numerator,
+        "denominator": denominator,
+    }[out_is]
+    _parts.add_scaled_quotient(param, numerator, denominator, -0.3, out=out)
+    np.testing.assert_allclose(param, expected, rtol=1e-15)
+

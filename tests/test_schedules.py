@@ -81,6 +81,18 @@ SCHEDULE_VALUES = [
             0.0,
         ],
     ),
+    (
+        "warmup_cosine_eta_min",
+        {
+            "name": "cosine",
+            "lr": 1.0,
+            "total_steps": 4,
+            "warmup_steps": 2,
+            "eta_min": 0.2,
+        },
+        # The warmup ramps to lr, not to eta_min, and the cosine ends at eta_min.
+        [1 / 3, 2 / 3, 1.0, 0.6, 0.2, 0.2],
+    ),
 ]
 
 
@@ -108,6 +120,23 @@ def test_warmup_hands_off_without_repeat(name):
     np.testing.assert_allclose(np.diff(ramp), 0.5 / (warmup_steps + 1), rtol=1e-12)
     for step in range(warmup_steps, 20):
         assert schedule(step) == plain(step - warmup_steps)
+
+
+@pytest.mark.parametrize("warmup_steps", [0, 3])
+@pytest.mark.parametrize("name", ["constant", "step", "exponential", "cosine"])
+def test_values_are_python_floats(name, warmup_steps):
+    # Schedules are annotated to return float, so NumPy scalar inputs must not
+    # leak into the values.
+    extra = {"step": {"step_size": 2}, "exponential": {"gamma": 0.9}}.get(name, {})
+    schedule = schedules.create(
+        name,
+        lr=np.float64(0.5),
+        total_steps=np.int64(10),
+        warmup_steps=warmup_steps,
+        **extra,
+    )
+    for step in range(12):
+        assert type(schedule(step)) is float
 
 
 def test_positional_contract_signature():

@@ -1,11 +1,12 @@
 import math
+import time
 import types
 import warnings
 
 import numpy as np
 import pytest
 
-from backprop_core import losses, training
+from backprop_core import losses, optimizers, training
 from backprop_core.model import build_mlp
 from backprop_core.training import DivergenceWarning, steps_per_epoch, train
 
@@ -26,6 +27,20 @@ class PlainSGD:
         for param, grad in zip(params, grads):
             param -= rate * grad
         state.step += 1
+
+
+class SleepingSGD(PlainSGD):
+    """PlainSGD whose every step sleeps, to push a run past its time limit."""
+
+    def __init__(self, lr, seconds_per_step):
+        super().__init__(lr)
+        self.seconds_per_step = seconds_per_step
+        self.steps_taken = 0
+
+    def step(self, params, grads, state, lr=None):
+        time.sleep(self.seconds_per_step)
+        self.steps_taken += 1
+        super().step(params, grads, state, lr)
 
 
 class RecordingSchedule:
@@ -249,6 +264,9 @@ def train_one_epoch(model, loss, data, task):
         ({"task": "ranking"}, "classification"),
         ({"batch_size": 0}, "batch_size 0"),
         ({"epochs": -1}, "epochs -1"),
+        ({"time_limit": -1.0}, "time_limit -1.0"),
+        ({"time_limit": float("nan")}, "time_limit nan"),
+        ({"time_limit": "10"}, "time_limit '10'"),
     ],
 )
 def test_invalid_arguments_rejected(kwargs, message):
@@ -286,7 +304,6 @@ def test_float_class_labels_rejected():
 
 
 def test_adam_from_optimizers_trains():
-    optimizers = pytest.importorskip("backprop_core.optimizers")
     _, result = run_classification(
         optimizer=optimizers.create("adam", lr=1e-2), epochs=10
     )
@@ -294,6 +311,30 @@ def test_adam_from_optimizers_trains():
 
 
 def test_adam_default_lr_runs():
-    optimizers = pytest.importorskip("backprop_core.optimizers")
     _, result = run_classification(optimizer=optimizers.create("adam", lr=1e-3))
     assert result.status == training.STATUS_OK
+
+
+def test_zero_time_limit_times_out():
+    _, result = run_classification(epochs=3, time_limit=0.0)
+    assert result.status == training.STATUS_TIMEOUT
+    assert result.diverged_epoch is None
+    assert result.history["epoch"] == [0]
+
+
+def test_time_limit_stops_mid_epoch():
+    # Each epoch takes 6 steps of at least 20 ms each, so the 50 ms limit passes
+    # during the first epoch, and the check before the fourth step at the latest
+    # ends the run.
+    optimizer = SleepingSGD(lr=0.1, seconds_per_step=0.02)
+    _, result = run_classification(optimizer=optimizer, epochs=5, time_limit=0.05)
+    assert result.status == training.STATUS_TIMEOUT
+    assert result.history["epoch"] == [0]
+    assert optimizer.steps_taken <= 3
+
+
+def test_generous_time_limit_completes():
+    _, result = run_classification(epochs=2, time_limit=3600.0)
+    assert result.status == training.STATUS_OK
+    assert result.history["epoch"] == [0, 1, 2]
+

@@ -34,11 +34,12 @@ _UNIT = Interval(0.0, 1.0)
 
 # Valid values of every hyperparameter that any optimizer accepts: an Interval for
 # numbers, `bool` for flags. The bounds follow the constructor checks of
-# torch.optim 2.13.0, with three exceptions that are stricter than torch. Momentum
+# torch.optim 2.13.0, with four exceptions that are stricter than torch. Momentum
 # is capped at 1 because a larger one makes the buffer grow without bound (torch
 # checks only `>= 0`). Dampening is a fraction in [0, 1] (torch does not check it).
 # The RMSprop `alpha` is capped at 1 because a larger one gives the new squared
-# gradient a negative weight (torch checks only `>= 0`).
+# gradient a negative weight (torch checks only `>= 0`). Hyperparameters without an
+# upper bound, such as lr, reject infinity, which torch's `>= 0` checks let through.
 VALID_HYPERPARAMETERS: dict[str, Interval | type[bool]] = {
     "lr": _NON_NEGATIVE,
     "eps": _NON_NEGATIVE,
@@ -131,6 +132,22 @@ def zeros_like_all(params: list[np.ndarray]) -> list[np.ndarray]:
     return [np.zeros_like(param) for param in params]
 
 
+def check_step_arguments(
+    params: list[np.ndarray], grads: list[np.ndarray], state: OptimizerState
+) -> None:
+    """Raise ValueError unless there is one gradient and one state entry per parameter.
+
+    `Optimizer.step` calls this before the update rule touches any array, so a
+    mismatched call leaves the parameters and the state as they were.
+    """
+    if not len(params) == len(grads) == len(state.scratch):
+        raise ValueError(
+            f"Invalid step arguments: {len(params)} params, {len(grads)} grads and a "
+            f"state initialized for {len(state.scratch)} params. Pass one gradient per "
+            "parameter, and the same parameters that were passed to init()."
+        )
+
+
 def check_params(params: list[np.ndarray]) -> None:
     """Raise ValueError unless every parameter is a floating-point ndarray."""
     for index, param in enumerate(params):
@@ -152,6 +169,8 @@ class Optimizer:
     OptimizerState and `step(params, grads, state, lr=None)` updates every parameter
     array in place and increments `state.step`. A given `lr` replaces the constructor's
     `lr` for that step only, which is how learning-rate schedules are applied.
+    Subclasses implement the update rule in `_update`, which `step` calls after the
+    argument check and the step count.
     """
 
     lr: float
@@ -165,6 +184,14 @@ class Optimizer:
             for name, parameter in signature.parameters.items()
             if name != "self"
         }
+
+    def _set_hyperparameters(self, **values: object) -> None:
+        """Validate each value with `check_hyperparameter` and store it as an attribute.
+
+        Values are checked in the order given, so the first invalid one raises.
+        """
+        for name, value in values.items():
+            setattr(self, name, check_hyperparameter(name, value))
 
     def hyperparameters(self) -> dict[str, object]:
         """Return this instance's hyperparameter values, keyed like the constructor."""
@@ -180,6 +207,24 @@ class Optimizer:
         state: OptimizerState,
         lr: float | None = None,
     ) -> None:
+        """Update every parameter array in place and increment `state.step`.
+
+        `lr` replaces the constructor's learning rate for this step only. Raises
+        ValueError, before any array changes, unless there is one gradient and one
+        state entry per parameter.
+        """
+        check_step_arguments(params, grads, state)
+        state.step += 1
+        self._update(params, grads, state, self.lr if lr is None else lr)
+
+    def _update(
+        self,
+        params: list[np.ndarray],
+        grads: list[np.ndarray],
+        state: OptimizerState,
+        lr: float,
+    ) -> None:
+        """Apply the update rule of step `state.step`, already counted, with rate lr."""
         raise NotImplementedError
 
     def __repr__(self) -> str:

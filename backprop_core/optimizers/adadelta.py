@@ -9,7 +9,6 @@ import numpy as np
 from ._base import (
     Optimizer,
     OptimizerState,
-    check_hyperparameter,
     check_params,
     make_scratch,
     zeros_like_all,
@@ -37,8 +36,10 @@ class Adadelta(Optimizer):
         param -= lr * d
 
     Where frameworks differ: eps is added inside both square roots, as in torch,
-    so the first step is about sqrt(eps) * sign(g) rather than 0. The `lr` factor is
-    torch's addition to the rule, and the default lr = 1.0 leaves the step unscaled.
+    so the first step is not 0 but d = sqrt(eps / ((1 - rho) * g**2 + eps)) * g,
+    about sqrt(eps / (1 - rho)) * sign(g) where g**2 is much larger than eps. The
+    `lr` factor is torch's addition to the rule, and the default lr = 1.0 leaves the
+    step unscaled.
 
     Parameters
     ----------
@@ -58,10 +59,7 @@ class Adadelta(Optimizer):
         eps: float = 1e-6,
         weight_decay: float = 0.0,
     ) -> None:
-        self.lr = check_hyperparameter("lr", lr)
-        self.rho = check_hyperparameter("rho", rho)
-        self.eps = check_hyperparameter("eps", eps)
-        self.weight_decay = check_hyperparameter("weight_decay", weight_decay)
+        self._set_hyperparameters(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
 
     def init(self, params: list[np.ndarray]) -> AdadeltaState:
         check_params(params)
@@ -71,24 +69,20 @@ class Adadelta(Optimizer):
             scratch=make_scratch(params, 3),
         )
 
-    def step(
+    def _update(
         self,
         params: list[np.ndarray],
         grads: list[np.ndarray],
         state: AdadeltaState,
-        lr: float | None = None,
+        lr: float,
     ) -> None:
-        lr = self.lr if lr is None else lr
-        rho = self.rho
-        eps = self.eps
-        state.step += 1
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            grad_buffer, work, delta = state.scratch[i]
+        rho, eps, weight_decay = self.rho, self.eps, self.weight_decay
+        for param, grad, square_avg, acc_delta, (grad_buffer, work, delta) in zip(
+            params, grads, state.square_avg, state.acc_delta, state.scratch
+        ):
             grad = apply_weight_decay(
-                param, grad, lr, self.weight_decay, False, out=grad_buffer
+                param, grad, lr, weight_decay, False, out=grad_buffer
             )
-            square_avg = state.square_avg[i]
-            acc_delta = state.acc_delta[i]
             update_moving_average_of_squares(square_avg, grad, rho, work)
             np.add(square_avg, eps, out=work)
             np.sqrt(work, out=work)

@@ -9,11 +9,10 @@ import numpy as np
 from ._base import (
     Optimizer,
     OptimizerState,
-    check_hyperparameter,
     check_params,
     make_scratch,
 )
-from ._parts import apply_weight_decay
+from ._parts import add_scaled_quotient, apply_weight_decay
 
 
 @dataclass(slots=True, kw_only=True)
@@ -58,39 +57,36 @@ class Adagrad(Optimizer):
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
     ) -> None:
-        self.lr = check_hyperparameter("lr", lr)
-        self.lr_decay = check_hyperparameter("lr_decay", lr_decay)
-        self.weight_decay = check_hyperparameter("weight_decay", weight_decay)
-        self.initial_accumulator_value = check_hyperparameter(
-            "initial_accumulator_value", initial_accumulator_value
+        self._set_hyperparameters(
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            eps=eps,
         )
-        self.eps = check_hyperparameter("eps", eps)
 
     def init(self, params: list[np.ndarray]) -> AdagradState:
         check_params(params)
         sums = [np.full_like(p, self.initial_accumulator_value) for p in params]
         return AdagradState(sum=sums, scratch=make_scratch(params, 2))
 
-    def step(
+    def _update(
         self,
         params: list[np.ndarray],
         grads: list[np.ndarray],
         state: AdagradState,
-        lr: float | None = None,
+        lr: float,
     ) -> None:
-        lr = self.lr if lr is None else lr
-        state.step += 1
         step_size = lr / (1.0 + (state.step - 1) * self.lr_decay)
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            grad_buffer, work = state.scratch[i]
+        eps, weight_decay = self.eps, self.weight_decay
+        for param, grad, squared_sum, (grad_buffer, work) in zip(
+            params, grads, state.sum, state.scratch
+        ):
             grad = apply_weight_decay(
-                param, grad, lr, self.weight_decay, False, out=grad_buffer
+                param, grad, lr, weight_decay, False, out=grad_buffer
             )
-            squared_sum = state.sum[i]
             np.multiply(grad, grad, out=work)
             squared_sum += work
             np.sqrt(squared_sum, out=work)
-            work += self.eps
-            np.divide(grad, work, out=work)
-            work *= step_size
-            param -= work
+            work += eps
+            add_scaled_quotient(param, grad, work, -step_size, out=work)

@@ -9,12 +9,12 @@ import numpy as np
 from ._base import (
     Optimizer,
     OptimizerState,
-    check_hyperparameter,
     check_params,
     make_scratch,
     zeros_like_all,
 )
 from ._parts import (
+    add_scaled_quotient,
     apply_weight_decay,
     update_moving_average,
     update_moving_average_of_squares,
@@ -49,17 +49,19 @@ class AdamaxState(OptimizerState):
 
 
 class _AdamFamily(Optimizer):
-    """Hyperparameter checks and state set-up shared by the Adam variants."""
+    """State set-up shared by Adam, NAdam and RAdam, which keep both moments.
 
-    def _check_common(self, lr, betas, eps, weight_decay) -> None:
-        self.lr = check_hyperparameter("lr", lr)
-        self.betas = check_hyperparameter("betas", betas)
-        self.eps = check_hyperparameter("eps", eps)
-        self.weight_decay = check_hyperparameter("weight_decay", weight_decay)
+    Subclasses choose their state record with `_state_class`. Their steps apply weight
+    decay and update the moments with the same three parts from `_parts`, called
+    inline in the loop over parameters rather than through one helper method, because
+    every extra Python call per parameter slows a step measurably.
+    """
+
+    _state_class: type[AdamState] = AdamState
 
     def init(self, params: list[np.ndarray]) -> AdamState:
         check_params(params)
-        return AdamState(
+        return self._state_class(
             exp_avg=zeros_like_all(params),
             exp_avg_sq=zeros_like_all(params),
             scratch=make_scratch(params, 2),
@@ -108,10 +110,13 @@ class Adam(_AdamFamily):
         amsgrad: bool = False,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        self._check_common(lr, betas, eps, weight_decay)
-        self.amsgrad = check_hyperparameter("amsgrad", amsgrad)
-        self.decoupled_weight_decay = check_hyperparameter(
-            "decoupled_weight_decay", decoupled_weight_decay
+        self._set_hyperparameters(
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            decoupled_weight_decay=decoupled_weight_decay,
         )
 
     def init(self, params: list[np.ndarray]) -> AdamState:
@@ -120,43 +125,35 @@ class Adam(_AdamFamily):
             state.max_exp_avg_sq = zeros_like_all(params)
         return state
 
-    def step(
+    def _update(
         self,
         params: list[np.ndarray],
         grads: list[np.ndarray],
         state: AdamState,
-        lr: float | None = None,
+        lr: float,
     ) -> None:
-        lr = self.lr if lr is None else lr
         beta1, beta2 = self.betas
-        state.step += 1
         step_size = lr / (1.0 - beta1**state.step)
         bias_correction2_sqrt = (1.0 - beta2**state.step) ** 0.5
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            grad_buffer, work = state.scratch[i]
+        eps, amsgrad = self.eps, self.amsgrad
+        weight_decay, decoupled = self.weight_decay, self.decoupled_weight_decay
+        for i, (param, grad, exp_avg, exp_avg_sq, (grad_buffer, work)) in enumerate(
+            zip(params, grads, state.exp_avg, state.exp_avg_sq, state.scratch)
+        ):
             grad = apply_weight_decay(
-                param,
-                grad,
-                lr,
-                self.weight_decay,
-                self.decoupled_weight_decay,
-                out=grad_buffer,
+                param, grad, lr, weight_decay, decoupled, out=grad_buffer
             )
-            exp_avg = state.exp_avg[i]
-            second_moment = state.exp_avg_sq[i]
             update_moving_average(exp_avg, grad, 1.0 - beta1, work)
-            update_moving_average_of_squares(second_moment, grad, beta2, work)
-            if self.amsgrad:
-                max_exp_avg_sq = state.max_exp_avg_sq[i]
-                np.maximum(max_exp_avg_sq, second_moment, out=max_exp_avg_sq)
-                second_moment = max_exp_avg_sq
+            update_moving_average_of_squares(exp_avg_sq, grad, beta2, work)
+            second_moment = exp_avg_sq
+            if amsgrad:
+                second_moment = state.max_exp_avg_sq[i]
+                np.maximum(second_moment, exp_avg_sq, out=second_moment)
 
             np.sqrt(second_moment, out=work)
             work /= bias_correction2_sqrt
-            work += self.eps
-            np.divide(exp_avg, work, out=work)
-            work *= step_size
-            param -= work
+            work += eps
+            add_scaled_quotient(param, exp_avg, work, -step_size, out=work)
 
 
 class AdamW(Adam):
@@ -200,7 +197,7 @@ class AdamW(Adam):
         )
 
 
-class Adamax(_AdamFamily):
+class Adamax(Optimizer):
     """Adamax, as torch.optim.Adamax: Adam with an infinity norm in the denominator.
 
     Update rule at step t = 1, 2, ... (t counts optimizer steps, one per mini-batch)::
@@ -232,7 +229,9 @@ class Adamax(_AdamFamily):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
     ) -> None:
-        self._check_common(lr, betas, eps, weight_decay)
+        self._set_hyperparameters(
+            lr=lr, betas=betas, eps=eps, weight_decay=weight_decay
+        )
 
     def init(self, params: list[np.ndarray]) -> AdamaxState:
         check_params(params)
@@ -242,33 +241,28 @@ class Adamax(_AdamFamily):
             scratch=make_scratch(params, 2),
         )
 
-    def step(
+    def _update(
         self,
         params: list[np.ndarray],
         grads: list[np.ndarray],
         state: AdamaxState,
-        lr: float | None = None,
+        lr: float,
     ) -> None:
-        lr = self.lr if lr is None else lr
         beta1, beta2 = self.betas
-        state.step += 1
         step_size = lr / (1.0 - beta1**state.step)
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            grad_buffer, work = state.scratch[i]
+        eps, weight_decay = self.eps, self.weight_decay
+        for param, grad, exp_avg, exp_inf, (grad_buffer, work) in zip(
+            params, grads, state.exp_avg, state.exp_inf, state.scratch
+        ):
             grad = apply_weight_decay(
-                param, grad, lr, self.weight_decay, False, out=grad_buffer
+                param, grad, lr, weight_decay, False, out=grad_buffer
             )
-            exp_avg = state.exp_avg[i]
-            exp_inf = state.exp_inf[i]
             update_moving_average(exp_avg, grad, 1.0 - beta1, work)
             exp_inf *= beta2
             np.abs(grad, out=work)
-            work += self.eps
+            work += eps
             np.maximum(exp_inf, work, out=exp_inf)
-
-            np.divide(exp_avg, exp_inf, out=work)
-            work *= step_size
-            param -= work
+            add_scaled_quotient(param, exp_avg, exp_inf, -step_size, out=work)
 
 
 class NAdam(_AdamFamily):
@@ -289,7 +283,9 @@ class NAdam(_AdamFamily):
     Where frameworks differ: the momentum schedule mu_t advances with t, so it
     depends on the number of mini-batches seen, not on epochs. The moments use the
     constant beta1 while the look-ahead uses mu_t. eps is added outside the square
-    root, after the bias correction of v_t.
+    root, after the bias correction of v_t. P_t is kept as a float64 Python float,
+    while torch keeps it in a tensor of its default dtype, so under torch's float32
+    default P_t is rounded to float32 at every step.
 
     Parameters
     ----------
@@ -304,6 +300,8 @@ class NAdam(_AdamFamily):
         Shrink the parameter instead of adding an L2 term (NAdamW).
     """
 
+    _state_class = NAdamState
+
     def __init__(
         self,
         *,
@@ -314,30 +312,23 @@ class NAdam(_AdamFamily):
         momentum_decay: float = 4e-3,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        self._check_common(lr, betas, eps, weight_decay)
-        self.momentum_decay = check_hyperparameter("momentum_decay", momentum_decay)
-        self.decoupled_weight_decay = check_hyperparameter(
-            "decoupled_weight_decay", decoupled_weight_decay
+        self._set_hyperparameters(
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum_decay=momentum_decay,
+            decoupled_weight_decay=decoupled_weight_decay,
         )
 
-    def init(self, params: list[np.ndarray]) -> NAdamState:
-        check_params(params)
-        return NAdamState(
-            exp_avg=zeros_like_all(params),
-            exp_avg_sq=zeros_like_all(params),
-            scratch=make_scratch(params, 2),
-        )
-
-    def step(
+    def _update(
         self,
         params: list[np.ndarray],
         grads: list[np.ndarray],
         state: NAdamState,
-        lr: float | None = None,
+        lr: float,
     ) -> None:
-        lr = self.lr if lr is None else lr
         beta1, beta2 = self.betas
-        state.step += 1
         t = state.step
         bias_correction2 = 1.0 - beta2**t
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (t * self.momentum_decay)))
@@ -346,32 +337,24 @@ class NAdam(_AdamFamily):
         mu_product_next = state.mu_product * mu_next
         grad_scale = -lr * (1.0 - mu) / (1.0 - state.mu_product)
         exp_avg_scale = (-lr * mu_next) / (1.0 - mu_product_next)
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            grad_buffer, work = state.scratch[i]
+        eps = self.eps
+        weight_decay, decoupled = self.weight_decay, self.decoupled_weight_decay
+        for param, grad, exp_avg, exp_avg_sq, (grad_buffer, work) in zip(
+            params, grads, state.exp_avg, state.exp_avg_sq, state.scratch
+        ):
             grad = apply_weight_decay(
-                param,
-                grad,
-                lr,
-                self.weight_decay,
-                self.decoupled_weight_decay,
-                out=grad_buffer,
+                param, grad, lr, weight_decay, decoupled, out=grad_buffer
             )
-            exp_avg = state.exp_avg[i]
-            exp_avg_sq = state.exp_avg_sq[i]
             update_moving_average(exp_avg, grad, 1.0 - beta1, work)
             update_moving_average_of_squares(exp_avg_sq, grad, beta2, work)
 
             np.divide(exp_avg_sq, bias_correction2, out=work)
             np.sqrt(work, out=work)
-            work += self.eps
+            work += eps
             # grad_buffer is free once the moments are updated, even when it
             # contains the decayed gradient, because the division reads it first.
-            np.divide(grad, work, out=grad_buffer)
-            grad_buffer *= grad_scale
-            param += grad_buffer
-            np.divide(exp_avg, work, out=grad_buffer)
-            grad_buffer *= exp_avg_scale
-            param += grad_buffer
+            add_scaled_quotient(param, grad, work, grad_scale, out=grad_buffer)
+            add_scaled_quotient(param, exp_avg, work, exp_avg_scale, out=grad_buffer)
 
 
 class RAdam(_AdamFamily):
@@ -418,37 +401,35 @@ class RAdam(_AdamFamily):
         weight_decay: float = 0.0,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        self._check_common(lr, betas, eps, weight_decay)
-        self.decoupled_weight_decay = check_hyperparameter(
-            "decoupled_weight_decay", decoupled_weight_decay
+        self._set_hyperparameters(
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            decoupled_weight_decay=decoupled_weight_decay,
         )
 
-    def step(
+    def _update(
         self,
         params: list[np.ndarray],
         grads: list[np.ndarray],
         state: AdamState,
-        lr: float | None = None,
+        lr: float,
     ) -> None:
-        lr = self.lr if lr is None else lr
         beta1, beta2 = self.betas
-        state.step += 1
         t = state.step
         bias_correction1 = 1.0 - beta1**t
         bias_correction2 = 1.0 - beta2**t
+        bias_correction2_sqrt = bias_correction2**0.5
         rectification = _radam_rectification(beta2, t, bias_correction2)
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            grad_buffer, work = state.scratch[i]
+        eps = self.eps
+        weight_decay, decoupled = self.weight_decay, self.decoupled_weight_decay
+        for param, grad, exp_avg, exp_avg_sq, (grad_buffer, work) in zip(
+            params, grads, state.exp_avg, state.exp_avg_sq, state.scratch
+        ):
             grad = apply_weight_decay(
-                param,
-                grad,
-                lr,
-                self.weight_decay,
-                self.decoupled_weight_decay,
-                out=grad_buffer,
+                param, grad, lr, weight_decay, decoupled, out=grad_buffer
             )
-            exp_avg = state.exp_avg[i]
-            exp_avg_sq = state.exp_avg_sq[i]
             update_moving_average(exp_avg, grad, 1.0 - beta1, work)
             update_moving_average_of_squares(exp_avg_sq, grad, beta2, work)
 
@@ -458,8 +439,8 @@ class RAdam(_AdamFamily):
             update *= lr
             if rectification is not None:
                 np.sqrt(exp_avg_sq, out=work)
-                work += self.eps
-                np.divide(bias_correction2**0.5, work, out=work)
+                work += eps
+                np.divide(bias_correction2_sqrt, work, out=work)
                 update *= work
                 update *= rectification
             param -= update

@@ -9,7 +9,6 @@ import numpy as np
 from ._base import (
     Optimizer,
     OptimizerState,
-    check_hyperparameter,
     check_params,
     make_scratch,
     zeros_like_all,
@@ -56,9 +55,7 @@ class Lion(Optimizer):
         betas: tuple[float, float] = (0.9, 0.99),
         weight_decay: float = 0.0,
     ) -> None:
-        self.lr = check_hyperparameter("lr", lr)
-        self.betas = check_hyperparameter("betas", betas)
-        self.weight_decay = check_hyperparameter("weight_decay", weight_decay)
+        self._set_hyperparameters(lr=lr, betas=betas, weight_decay=weight_decay)
 
     def init(self, params: list[np.ndarray]) -> LionState:
         check_params(params)
@@ -66,20 +63,19 @@ class Lion(Optimizer):
             exp_avg=zeros_like_all(params), scratch=make_scratch(params, 1)
         )
 
-    def step(
+    def _update(
         self,
         params: list[np.ndarray],
         grads: list[np.ndarray],
         state: LionState,
-        lr: float | None = None,
+        lr: float,
     ) -> None:
-        lr = self.lr if lr is None else lr
         beta1, beta2 = self.betas
-        state.step += 1
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            (work,) = state.scratch[i]
-            apply_weight_decay(param, grad, lr, self.weight_decay, True, out=work)
-            exp_avg = state.exp_avg[i]
+        weight_decay = self.weight_decay
+        for param, grad, exp_avg, (work,) in zip(
+            params, grads, state.exp_avg, state.scratch
+        ):
+            apply_weight_decay(param, grad, lr, weight_decay, True, out=work)
             np.subtract(grad, exp_avg, out=work)
             work *= 1.0 - beta1
             work += exp_avg

@@ -9,12 +9,12 @@ import numpy as np
 from ._base import (
     Optimizer,
     OptimizerState,
-    check_hyperparameter,
     check_params,
     make_scratch,
     zeros_like_all,
 )
 from ._parts import (
+    add_scaled_quotient,
     apply_weight_decay,
     update_moving_average,
     update_moving_average_of_squares,
@@ -75,12 +75,14 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         centered: bool = False,
     ) -> None:
-        self.lr = check_hyperparameter("lr", lr)
-        self.alpha = check_hyperparameter("alpha", alpha)
-        self.eps = check_hyperparameter("eps", eps)
-        self.weight_decay = check_hyperparameter("weight_decay", weight_decay)
-        self.momentum = check_hyperparameter("momentum", momentum)
-        self.centered = check_hyperparameter("centered", centered)
+        self._set_hyperparameters(
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            centered=centered,
+        )
 
     def init(self, params: list[np.ndarray]) -> RMSpropState:
         check_params(params)
@@ -91,24 +93,23 @@ class RMSprop(Optimizer):
             scratch=make_scratch(params, 2),
         )
 
-    def step(
+    def _update(
         self,
         params: list[np.ndarray],
         grads: list[np.ndarray],
         state: RMSpropState,
-        lr: float | None = None,
+        lr: float,
     ) -> None:
-        lr = self.lr if lr is None else lr
-        alpha = self.alpha
-        state.step += 1
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            grad_buffer, work = state.scratch[i]
+        alpha, eps, momentum = self.alpha, self.eps, self.momentum
+        weight_decay, centered = self.weight_decay, self.centered
+        for i, (param, grad, square_avg, (grad_buffer, work)) in enumerate(
+            zip(params, grads, state.square_avg, state.scratch)
+        ):
             grad = apply_weight_decay(
-                param, grad, lr, self.weight_decay, False, out=grad_buffer
+                param, grad, lr, weight_decay, False, out=grad_buffer
             )
-            square_avg = state.square_avg[i]
             update_moving_average_of_squares(square_avg, grad, alpha, work)
-            if self.centered:
+            if centered:
                 grad_avg = state.grad_avg[i]
                 update_moving_average(grad_avg, grad, 1.0 - alpha, work)
                 np.multiply(grad_avg, grad_avg, out=work)
@@ -116,13 +117,13 @@ class RMSprop(Optimizer):
                 np.sqrt(work, out=work)
             else:
                 np.sqrt(square_avg, out=work)
-            work += self.eps
-            np.divide(grad, work, out=work)
-            if self.momentum > 0.0:
+            work += eps
+            if momentum > 0.0:
                 buffer = state.momentum_buffer[i]
-                buffer *= self.momentum
+                buffer *= momentum
+                np.divide(grad, work, out=work)
                 buffer += work
                 np.multiply(buffer, lr, out=work)
+                param -= work
             else:
-                work *= lr
-            param -= work
+                add_scaled_quotient(param, grad, work, -lr, out=work)

@@ -9,7 +9,6 @@ import numpy as np
 from ._base import (
     Optimizer,
     OptimizerState,
-    check_hyperparameter,
     check_params,
     make_scratch,
     zeros_like_all,
@@ -62,11 +61,13 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
         nesterov: bool = False,
     ) -> None:
-        self.lr = check_hyperparameter("lr", lr)
-        self.momentum = check_hyperparameter("momentum", momentum)
-        self.dampening = check_hyperparameter("dampening", dampening)
-        self.weight_decay = check_hyperparameter("weight_decay", weight_decay)
-        self.nesterov = check_hyperparameter("nesterov", nesterov)
+        self._set_hyperparameters(
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=weight_decay,
+            nesterov=nesterov,
+        )
         if self.nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise ValueError(
                 f"Invalid nesterov=True with momentum={momentum!r} and "
@@ -79,21 +80,21 @@ class SGD(Optimizer):
         buffers = zeros_like_all(params) if self.momentum > 0.0 else None
         return SGDState(momentum_buffer=buffers, scratch=make_scratch(params, 2))
 
-    def step(
+    def _update(
         self,
         params: list[np.ndarray],
         grads: list[np.ndarray],
         state: SGDState,
-        lr: float | None = None,
+        lr: float,
     ) -> None:
-        lr = self.lr if lr is None else lr
-        momentum = self.momentum
-        state.step += 1
+        momentum, dampening = self.momentum, self.dampening
+        weight_decay, nesterov = self.weight_decay, self.nesterov
         first_step = state.step == 1
-        for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-            grad_buffer, work = state.scratch[i]
+        for i, (param, grad, (grad_buffer, work)) in enumerate(
+            zip(params, grads, state.scratch)
+        ):
             grad = apply_weight_decay(
-                param, grad, lr, self.weight_decay, False, out=grad_buffer
+                param, grad, lr, weight_decay, False, out=grad_buffer
             )
             direction = grad
             if momentum > 0.0:
@@ -102,10 +103,10 @@ class SGD(Optimizer):
                     np.copyto(buffer, grad)
                 else:
                     buffer *= momentum
-                    np.multiply(grad, 1.0 - self.dampening, out=work)
+                    np.multiply(grad, 1.0 - dampening, out=work)
                     buffer += work
                 direction = buffer
-                if self.nesterov:
+                if nesterov:
                     np.multiply(buffer, momentum, out=work)
                     work += grad
                     direction = work
