@@ -21,13 +21,15 @@ class Cell:
     ``seed`` is the replicate index (0, 1, 2, ...). It fixes the train/test split, and
     together with ``base_seed``, the dataset and the model shape it fixes the initial
     weights and the shuffling order. Cells that differ only in optimizer, loss,
-    learning rate, schedule or weight decay therefore start from the same weights
-    and see the same batches, which makes the comparison between optimizers a
-    paired one.
+    learning rate, schedule, weight decay or dtype therefore start from the same
+    weights (up to rounding in float32) and see the same batches, which makes the
+    comparison between them a paired one.
 
     ``hyperparameters`` are extra optimizer settings as sorted (name, value) pairs;
     ``weight_decay`` is None for the optimizer's own default. ``schedule_options``
-    are the learning-rate schedule's arguments as sorted pairs.
+    are the learning-rate schedule's arguments as sorted pairs. ``data_version`` is
+    a hash of a CSV file's content, so that an edited file gets new keys; it is None
+    for the built-in datasets and then left out of the key.
     """
 
     dataset: str
@@ -46,6 +48,7 @@ class Cell:
     schedule_options: tuple[tuple[str, Any], ...] = ()
     target: str | None = None
     base_seed: int = 0
+    data_version: str | None = None
 
     def config(self) -> dict[str, Any]:
         """Return the configuration as plain JSON-ready values."""
@@ -53,6 +56,8 @@ class Cell:
         config["hidden"] = list(self.hidden)
         config["hyperparameters"] = dict(self.hyperparameters)
         config["schedule_options"] = dict(self.schedule_options)
+        if self.data_version is None:
+            del config["data_version"]
         return config
 
     def optimizer_settings(self) -> dict[str, Any]:
@@ -75,8 +80,7 @@ class Cell:
         seed and a hash of the dataset and model shape, so they do not depend on the
         worker, the order of the cells or the optimizer.
         """
-        shape = json.dumps([self.dataset, self.target, list(self.hidden), self.activation,
-                            self.dtype])
+        shape = json.dumps([self.dataset, self.target, list(self.hidden), self.activation])
         shape_hash = int(hashlib.sha256(shape.encode()).hexdigest()[:8], 16)
         sequence = np.random.SeedSequence([self.base_seed, self.seed, shape_hash])
         init_seed, shuffle_seed = sequence.generate_state(2)

@@ -10,7 +10,7 @@ import numbers
 import re
 
 import datasets
-from backprop_core import activations, losses, optimizers
+from backprop_core import activations, losses, optimizers, schedules
 from bench.errors import UsageError
 from bench.sweep import DEFAULT_LR
 
@@ -64,6 +64,10 @@ def check_optimizer(where: str, value) -> str:
 
 def check_loss(where: str, value) -> str:
     return check_choice(where, value, losses.names())
+
+
+def check_schedule(where: str, value) -> str:
+    return check_choice(where, value, schedules.names())
 
 
 def check_dtype(where: str, value) -> str:

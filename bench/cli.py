@@ -1,4 +1,4 @@
-"""Command line: ``python -m bench run`` and ``python -m bench list``."""
+"""Command line: ``python -m bench run``, ``merge`` and ``list``."""
 
 import argparse
 import logging
@@ -7,6 +7,7 @@ import sys
 from bench.errors import UsageError
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -60,7 +61,23 @@ def build_parser() -> ArgumentParser:
     settings.add_argument("--quiet", action="store_true", help="hide the progress bar")
 
     commands.add_parser("list", help="list datasets, optimizers and losses")
+    _add_merge_parser(commands)
     return parser
+
+
+def _add_merge_parser(commands) -> None:
+    merge = commands.add_parser("merge", help="join sweeps run on several machines into "
+                                              "one sweep, by cell key")
+    merge.add_argument("sources", nargs="+", metavar="SWEEP",
+                       help="names of two or more stored sweeps (folders under "
+                            "--results-dir)")
+    merge.add_argument("--name", required=True,
+                       help="name of the merged sweep: results/NAME and reports/NAME")
+    merge.add_argument("--results-dir", default="results",
+                       help="folder that contains the sweeps' results (default "
+                            "results)")
+    merge.add_argument("--reports-dir", default="reports",
+                       help="folder for reports (default reports)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return commands.run(args)
+        if args.command == "merge":
+            return commands.merge(args)
         return commands.list_choices()
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted; cells that finished are stored, and running the same "
+              "command again resumes", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -3,17 +3,25 @@
 Each cell is written to a temporary file and renamed into place, so a killed sweep
 never leaves a half-written cell behind. ``runs.parquet`` and ``curves.parquet`` are
 derived from the cell files and can always be rebuilt.
+
+A temporary file is named ``.TARGET.PID.RANDOM``. It starts with a dot and does not
+end in ``.json``, so it is never read as a cell. ``PID`` is the writing process, which
+lets ``remove_stale_temporaries`` tell a killed writer's leftovers from a live
+writer's file.
 """
 
 import contextlib
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+
+from bench import status
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +29,9 @@ CELLS_FOLDER = "cells"
 RUNS_FILE = "runs.parquet"
 CURVES_FILE = "curves.parquet"
 RUN_SORT_COLUMNS = ["dataset", "loss", "optimizer", "lr", "seed", "cell_key"]
+# tempfile.mkstemp appends 8 characters from [a-z0-9_] to the prefix ".TARGET.PID."
+# (tempfile._RandomNameSequence in CPython 3.11).
+TEMPORARY_NAME = re.compile(r"\.(?P<target>.+)\.(?P<pid>\d+)\.[a-z0-9_]+")
 
 
 @contextlib.contextmanager
@@ -30,7 +41,8 @@ def atomic_path(path: Path) -> Iterator[str]:
     On any error the temporary file is removed and ``path`` keeps its old content.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    handle, temporary = tempfile.mkstemp(dir=path.parent,
+                                         prefix=f".{path.name}.{os.getpid()}.")
     os.close(handle)
     try:
         yield temporary
@@ -56,11 +68,79 @@ def write_cell(sweep_dir: Path, record: dict) -> None:
 
 
 def finished_keys(sweep_dir: Path) -> set[str]:
-    """Return the keys of the cells already stored in ``sweep_dir``."""
+    """Return the keys of the cells stored in ``sweep_dir``, whatever their status.
+
+    Only a file that parses as a cell record counts. Atomic writes rule out a torn
+    file after a killed process, but a file cut short by a system crash or a copy is
+    skipped with a warning, so that its cell runs again.
+    """
+    return set(_stored_statuses(sweep_dir))
+
+
+def completed_keys(sweep_dir: Path) -> set[str]:
+    """Return the keys of the stored cells that need not run again.
+
+    A cell stored with status ``error`` has no result, and the error may have been
+    transient (memory, a bug fixed since), so it is left out and a resumed sweep
+    retries it. The other statuses are results of the configuration.
+    """
+    return {key for key, stored in _stored_statuses(sweep_dir).items()
+            if stored != status.ERROR}
+
+
+def _stored_statuses(sweep_dir: Path) -> dict[str, str]:
     folder = sweep_dir / CELLS_FOLDER
     if not folder.is_dir():
-        return set()
-    return {path.stem for path in folder.glob("*.json")}
+        return {}
+    statuses = {}
+    for path in folder.glob("*.json"):
+        try:
+            record = json.loads(path.read_text())
+            if record["run"]["cell_key"] != path.stem:
+                raise ValueError(f"it contains cell {record['run']['cell_key']!r}")
+            statuses[path.stem] = record["run"]["status"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            logger.warning("cell file %s is not a valid cell record, so the cell runs "
+                           "again: %s", path, exc)
+    return statuses
+
+
+def remove_stale_temporaries(sweep_dir: Path) -> int:
+    """Delete the temporary files left in ``sweep_dir`` by writers that were killed.
+
+    A file whose writing process still runs is kept, so that a second sweep running
+    in the same folder at the same time does not lose a cell being written. Process
+    ids are per machine, so this holds only for sweeps on one machine. Returns the
+    number of files deleted.
+    """
+    removed = 0
+    for folder in (sweep_dir, sweep_dir / CELLS_FOLDER):
+        if not folder.is_dir():
+            continue
+        for path in folder.glob(".*"):
+            match = TEMPORARY_NAME.fullmatch(path.name)
+            if match is None or _process_exists(int(match["pid"])):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed += 1
+                logger.info("deleted %s, left over by killed process %s", path,
+                            match["pid"])
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    """Return whether process ``pid`` exists; True where that cannot be checked."""
+    if pid == os.getpid() or os.name != "posix":
+        # NOTE: on Windows os.kill terminates the process, so leftovers stay there.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def read_cells(sweep_dir: Path, keys: list[str]) -> list[dict]:

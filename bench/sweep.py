@@ -82,12 +82,15 @@ class SweepSpec:
 
 
 def expand(spec: SweepSpec, losses_by_dataset: dict[str, tuple[str, ...]],
-           default_lrs: dict[str, float]) -> list[Cell]:
+           default_lrs: dict[str, float],
+           data_versions: dict[str, str] | None = None) -> list[Cell]:
     """Return the cells of ``spec`` in a fixed order.
 
     ``losses_by_dataset`` gives the losses to run on each dataset (a regression set
-    gets no cross-entropy), and ``default_lrs`` each optimizer's default rate.
+    gets no cross-entropy), ``default_lrs`` each optimizer's default rate and
+    ``data_versions`` the content hash of each CSV dataset.
     """
+    data_versions = data_versions or {}
     targets = dict(spec.targets)
     shared = list(itertools.product(spec.epochs, spec.batch_sizes, spec.dtypes,
                                     spec.schedules, spec.weight_decays))
@@ -103,6 +106,7 @@ def expand(spec: SweepSpec, losses_by_dataset: dict[str, tuple[str, ...]],
                 activation=spec.activation, dtype=dtype,
                 hyperparameters=optimizer.hyperparameters, weight_decay=decay,
                 schedule=schedule.name, schedule_options=schedule.options,
-                target=targets.get(dataset), base_seed=spec.base_seed))
+                target=targets.get(dataset), base_seed=spec.base_seed,
+                data_version=data_versions.get(dataset)))
     unique = {cell.key: cell for cell in cells}  # a value listed twice runs once
     return list(unique.values())

@@ -35,9 +35,11 @@ cell runs. A file looks like this (every key is optional)::
     "csv:data/houses.csv" = "price"
 """
 
+import dataclasses
 import tomllib
 from pathlib import Path
 
+from backprop_core import optimizers, schedules
 from bench import checks
 from bench.errors import UsageError
 from bench.settings import BACKENDS, RunSettings
@@ -49,10 +51,35 @@ AXIS_KEYS = ("datasets", "losses", "lrs", "seeds", "base_seed", "epochs", "batch
 OPTIMIZER_KEYS = ("name", "lrs", "hyperparameters")
 MODEL_KEYS = ("hidden", "activation")
 RUN_KEYS = ("jobs", "cell_timeout", "backend", "scheduler")
+# Schedule options are checked when the file is read, before the number of steps per
+# run is known, so the schedule is built with this many steps. validate.check_cells
+# checks warmup_steps against each cell's own number of steps later.
+CHECK_TOTAL_STEPS = 2**31
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepFile:
+    """A checked sweep file.
+
+    ``spec_keys`` maps each SweepSpec field that the file sets to its key in the file,
+    such as ``axes.losses``, and ``run_keys`` does the same for RunSettings fields.
+    """
+
+    path: str
+    spec: SweepSpec
+    run: RunSettings
+    spec_keys: dict[str, str]
+    run_keys: dict[str, str]
 
 
 def load_sweep_file(path: Path) -> tuple[SweepSpec, RunSettings]:
     """Read and check a sweep file; return its sweep and run settings."""
+    sweep_file = read_sweep_file(path)
+    return sweep_file.spec, sweep_file.run
+
+
+def read_sweep_file(path: Path) -> SweepFile:
+    """Read and check a sweep file; return it with the keys that it sets."""
     try:
         data = tomllib.loads(path.read_text())
     except FileNotFoundError:
@@ -86,7 +113,7 @@ class _Reader:
 
     def items(self, key: str, value, check, single_ok: bool = False) -> tuple:
         if single_ok and not isinstance(value, list):
-            value = [value]
+            return (check(self.where(key), value),)
         if not isinstance(value, list):
             raise UsageError(f"{self.where(key)} must be a list, got {value!r}")
         if not value:
@@ -94,19 +121,28 @@ class _Reader:
         return tuple(check(f"{self.where(key)}[{index}]", item)
                      for index, item in enumerate(value))
 
-    def read(self, data: dict) -> tuple[SweepSpec, RunSettings]:
+    def read(self, data: dict) -> SweepFile:
         self.table("", data, TOP_KEYS)
         fields = {}
         if "name" in data:
             fields["name"] = checks.check_sweep_name(self.where("name"), data["name"])
-        fields.update(self.axes(self.table("axes", data.get("axes", {}), AXIS_KEYS)))
+        axes = self.table("axes", data.get("axes", {}), AXIS_KEYS)
+        fields.update(self.axes(axes))
         if "optimizers" in data:
+            if "optimizers" in axes:
+                raise UsageError(f"{self.where('optimizers')}: optimizers are set both "
+                                 "in axes.optimizers and as [[optimizers]] tables; keep "
+                                 "one of the two")
             fields["optimizers"] = self.optimizers("optimizers", data["optimizers"])
         fields.update(self.model(self.table("model", data.get("model", {}), MODEL_KEYS)))
-        fields["targets"] = self.targets(data.get("targets", {}))
+        if "targets" in data:
+            fields["targets"] = self.targets(data["targets"])
         spec = SweepSpec(**fields)
         self.check_targets(spec)
-        return spec, self.run(self.table("run", data.get("run", {}), RUN_KEYS))
+        run_fields = self.run(self.table("run", data.get("run", {}), RUN_KEYS))
+        return SweepFile(self.file, spec, RunSettings(**run_fields),
+                         {name: _spec_key(name, axes) for name in fields},
+                         {name: f"run.{name}" for name in run_fields})
 
     def axes(self, axes: dict) -> dict:
         readers = {
@@ -133,8 +169,13 @@ class _Reader:
         if not isinstance(value, dict) or "name" not in value:
             raise UsageError(f"{where}: {value!r} is neither a schedule name nor a table "
                              "with a 'name' key")
+        name = checks.check_schedule(where, value["name"])
         options = {key: item for key, item in value.items() if key != "name"}
-        return ScheduleSpec(value["name"], _sorted_pairs(options))
+        try:
+            schedules.create(name, lr=1.0, total_steps=CHECK_TOTAL_STEPS, **options)
+        except (TypeError, ValueError) as exc:
+            raise UsageError(f"{where}: {exc}") from None
+        return ScheduleSpec(name, _sorted_pairs(options))
 
     def optimizers(self, key: str, value) -> tuple[OptimizerSpec, ...]:
         entries = self.items(key, value, lambda where, entry: entry)
@@ -149,9 +190,37 @@ class _Reader:
         lrs = None
         if "lrs" in entry:
             lrs = self.items(f"{key}.lrs", entry["lrs"], checks.check_lr)
-        hyperparameters = self.table(f"{key}.hyperparameters",
-                                     entry.get("hyperparameters", {}), None)
+        hyperparameters = self.hyperparameters(f"{key}.hyperparameters", name,
+                                               entry.get("hyperparameters", {}))
         return OptimizerSpec(name, lrs, _sorted_pairs(hyperparameters))
+
+    def hyperparameters(self, key: str, optimizer: str, value) -> dict:
+        """Check an optimizer's hyperparameters by creating the optimizer with them.
+
+        An integer given for a float hyperparameter becomes a float, so that
+        ``momentum = 0`` and ``momentum = 0.0`` give the same cell key.
+        """
+        value = self.table(key, value, None)
+        defaults = optimizers.defaults(optimizer)
+        valid = [name for name in defaults if name != "lr"]
+        checked = {}
+        for name, item in value.items():
+            if name == "lr":
+                raise UsageError(f"{self.where(key + '.lr')}: set learning rates with "
+                                 "lrs in the [[optimizers]] table or axes.lrs, not as a "
+                                 "hyperparameter")
+            if name not in defaults:
+                raise UsageError(f"{self.where(f'{key}.{name}')}: unknown hyperparameter "
+                                 f"of optimizer {optimizer!r}; valid hyperparameters: "
+                                 f"{', '.join(valid)}")
+            if isinstance(defaults[name], float) and checks.is_number(item):
+                item = float(item)
+            checked[name] = item
+        try:
+            optimizers.create(optimizer, **dict(_sorted_pairs(checked)))
+        except (TypeError, ValueError) as exc:
+            raise UsageError(f"{self.where(key)}: {exc}") from None
+        return checked
 
     def model(self, model: dict) -> dict:
         fields = {}
@@ -171,6 +240,10 @@ class _Reader:
         if not isinstance(targets, dict):
             raise UsageError(f"{self.where('targets')} must be a table, got {targets!r}")
         for dataset, column in targets.items():
+            if not dataset.startswith(checks.CSV_PREFIX):
+                raise UsageError(f"{self.where('targets.' + dataset)}: targets apply "
+                                 f"only to {checks.CSV_PREFIX}PATH datasets, and "
+                                 f"{dataset!r} is not one")
             if not (isinstance(column, str) and column):
                 raise UsageError(f"{self.where('targets.' + dataset)}: {column!r} is not "
                                  "a column name")
@@ -184,7 +257,8 @@ class _Reader:
                                  f"target column: add \"{dataset}\" = \"COLUMN\" under "
                                  "[targets]")
 
-    def run(self, run: dict) -> RunSettings:
+    def run(self, run: dict) -> dict:
+        """Return the RunSettings fields that ``run`` sets, checked."""
         fields = {}
         if "jobs" in run:
             fields["jobs"] = checks.check_jobs(self.where("run.jobs"), run["jobs"])
@@ -199,7 +273,18 @@ class _Reader:
                 raise UsageError(f"{self.where('run.scheduler')}: {run['scheduler']!r} is "
                                  "not an address such as tcp://HOST:PORT")
             fields["scheduler"] = run["scheduler"]
-        return RunSettings(**fields)
+        return fields
+
+
+def _spec_key(field: str, axes: dict) -> str:
+    """Return the key of the sweep file that sets SweepSpec ``field``."""
+    if field in ("name", "targets"):
+        return field
+    if field in MODEL_KEYS:
+        return f"model.{field}"
+    if field == "optimizers" and field not in axes:
+        return "optimizers"
+    return f"axes.{field}"
 
 
 def _positive(where: str, value) -> int:

@@ -1,9 +1,13 @@
 """Checks of a whole sweep that need the datasets or the engine, run before any cell."""
 
+import hashlib
+from pathlib import Path
+
 import datasets
 from backprop_core import losses, optimizers, schedules
 from backprop_core.training import steps_per_epoch
 from bench.cells import Cell
+from bench.checks import CSV_PREFIX
 from bench.errors import UsageError
 from bench.sweep import SweepSpec
 
@@ -20,6 +24,16 @@ def load_datasets(spec: SweepSpec) -> dict[str, datasets.Dataset]:
     return loaded
 
 
+def data_versions(spec: SweepSpec) -> dict[str, str]:
+    """Return a short SHA-256 of the content of each ``csv:PATH`` dataset of ``spec``."""
+    versions = {}
+    for name in spec.datasets:
+        if name.startswith(CSV_PREFIX):
+            content = Path(name[len(CSV_PREFIX):]).read_bytes()
+            versions[name] = hashlib.sha256(content).hexdigest()[:16]
+    return versions
+
+
 def losses_by_dataset(spec: SweepSpec, loaded: dict[str, datasets.Dataset],
                       losses_given: bool) -> dict[str, tuple[str, ...]]:
     """Return the losses to run on each dataset of ``spec``.
@@ -29,18 +43,25 @@ def losses_by_dataset(spec: SweepSpec, loaded: dict[str, datasets.Dataset],
     """
     chosen = {}
     for name, data in loaded.items():
-        fitting = tuple(loss for loss in spec.losses
-                        if data.task == "classification"
-                        or not losses.create(loss).takes_logits)
-        unfit = [loss for loss in spec.losses if loss not in fitting]
+        unfit = logit_losses(spec.losses) if data.task == "regression" else []
+        fitting = tuple(loss for loss in spec.losses if loss not in unfit)
         if unfit and losses_given:
-            raise UsageError(f"loss {unfit[0]!r} needs class labels but dataset {name!r} "
-                             "is a regression set; use mse for it")
+            raise UsageError(regression_loss_message(unfit[0], name))
         if not fitting:
             raise UsageError(f"no loss in {', '.join(spec.losses)} fits the regression set "
                              f"{name!r}; add mse to the losses")
         chosen[name] = fitting
     return chosen
+
+
+def logit_losses(names: tuple[str, ...]) -> list[str]:
+    """Return the losses of ``names`` that take logits, so need class labels."""
+    return [name for name in names if losses.create(name).takes_logits]
+
+
+def regression_loss_message(loss: str, dataset: str) -> str:
+    return (f"loss {loss!r} needs class labels but dataset {dataset!r} is a regression "
+            "set; use mse for it")
 
 
 def check_cells(cells: list[Cell], loaded: dict[str, datasets.Dataset]) -> None:

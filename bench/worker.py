@@ -1,7 +1,11 @@
 """Training of one cell inside a worker process, returned as a plain record."""
 
+import contextlib
 import functools
 import logging
+import os
+import signal
+import threading
 import time
 import traceback
 import warnings
@@ -19,6 +23,10 @@ from bench.status import ERROR
 logger = logging.getLogger(__name__)
 
 CURVE_COLUMNS = ("epoch", "train_loss", "test_loss", "test_accuracy", "elapsed_seconds")
+
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limiter: threadpool_limits | None = None
 
 
 @functools.lru_cache(maxsize=32)
@@ -38,15 +46,54 @@ def output_activation(task: str, loss_name: str) -> str:
     return "identity"
 
 
-def run_cell(cell: Cell, time_limit: float | None = None) -> dict:
+@contextlib.contextmanager
+def single_thread_blas():
+    """Limit BLAS to one thread in this process until the last overlapping use ends.
+
+    A Dask worker runs several cells as threads of one process, and BLAS limits are
+    per process. A plain ``threadpool_limits`` block per cell would restore the old
+    limit when the first cell ends, while the others still run, so the limit is
+    counted: the first entry sets it and the last exit restores it.
+    """
+    global _blas_users, _blas_limiter
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limiter = threadpool_limits(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limiter.restore_original_limits()
+                _blas_limiter = None
+
+
+def ignore_interrupts_outside(main_pid: int) -> None:
+    """Ignore Ctrl-C (SIGINT) in a worker process other than ``main_pid``.
+
+    Ctrl-C in a terminal reaches every process of the group. Only the main process
+    should react, by stopping the sweep and saying how to resume, so that a worker
+    never reports a KeyboardInterrupt of its own. Threads cannot set signal handlers,
+    so Dask worker threads are left alone.
+    """
+    if os.getpid() != main_pid and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_cell(cell: Cell, time_limit: float | None = None,
+             main_pid: int | None = None) -> dict:
     """Train one cell and return ``{"run": row, "curves": columns}``.
 
     BLAS is limited to one thread, since the workers already use every core. A run
     longer than ``time_limit`` seconds stops with status ``timeout``. Any exception
     becomes a row with status ``error`` and the message, so that one bad cell never
-    stops a sweep.
+    stops a sweep. With ``main_pid``, a worker process ignores Ctrl-C.
     """
-    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+    if main_pid is not None:
+        ignore_interrupts_outside(main_pid)
+    with single_thread_blas(), warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
         try:
             return _train_cell(cell, time_limit)

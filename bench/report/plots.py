@@ -1,5 +1,7 @@
 """Convergence plots: one figure per dataset and loss, one line per optimizer."""
 
+import hashlib
+import re
 from pathlib import Path
 
 import matplotlib
@@ -10,7 +12,11 @@ import pandas as pd  # noqa: E402
 
 
 def plot_file_name(dataset: str, loss: str) -> str:
-    return f"convergence_{dataset}_{loss}.png"
+    """Return the plot's file name; a ``csv:PATH`` dataset gets a safe, unique form."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", dataset)
+    if safe != dataset:
+        safe += "-" + hashlib.sha256(dataset.encode()).hexdigest()[:8]
+    return f"convergence_{safe}_{loss}.png"
 
 
 def plot_convergence(curves: pd.DataFrame, best: pd.DataFrame, task: str,
