@@ -20,13 +20,27 @@ logger = logging.getLogger(__name__)
 
 
 def plan_cells(spec: SweepSpec, losses_given: bool) -> list[Cell]:
-    """Return the cells of ``spec`` after checking everything that can be checked early."""
+    """Return the cells of ``spec``, longest first, after every check that can run early.
+
+    Starting the longest cells first keeps every worker busy until near the end, so
+    the sweep does not wait on one long cell started last.
+    """
     loaded = validate.load_datasets(spec)
     default_lrs = {opt.name: optimizers.defaults(opt.name)["lr"] for opt in spec.optimizers}
     cells = expand(spec, validate.losses_by_dataset(spec, loaded, losses_given),
                    default_lrs, validate.data_versions(spec))
     validate.check_cells(cells, loaded)
-    return cells
+
+    shapes = {name: data.X_train.shape for name, data in loaded.items()}
+    return sorted(cells, key=lambda cell: estimated_work(cell, *shapes[cell.dataset]),
+                  reverse=True)
+
+
+def estimated_work(cell: Cell, n_train: int, n_features: int) -> int:
+    """Return a rough cost of a cell: samples seen times weights up to the last hidden layer."""
+    widths = [n_features, *cell.hidden]
+    weights = sum(a * b for a, b in zip(widths, widths[1:])) + widths[-1]
+    return cell.epochs * n_train * weights
 
 
 def run(args) -> int:
