@@ -23,7 +23,6 @@ from bench.errors import UsageError
 
 logger = logging.getLogger(__name__)
 
-TIMING_FIELDS = {"run": ("train_seconds",), "curves": ("elapsed_seconds",)}
 STATUS_ORDER = (status.OK, status.DIVERGED, status.TIMEOUT, status.ERROR)
 MAX_LOGGED_CONFLICTS = 20
 
@@ -135,7 +134,7 @@ def same_result(first: dict, second: dict) -> bool:
 
 def _without_timing(record: dict) -> str:
     stripped = {}
-    for part, fields in TIMING_FIELDS.items():
+    for part, fields in storage.TIMING_FIELDS.items():
         stripped[part] = {name: value for name, value in record[part].items()
                           if name not in fields}
     # JSON text, so that NaN in error rows compares equal to NaN.

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 CELLS_FOLDER = "cells"
 RUNS_FILE = "runs.parquet"
 CURVES_FILE = "curves.parquet"
+# Fields that measure time and so differ between two runs of the same cell.
+TIMING_FIELDS = {"run": ("train_seconds", "cell_seconds"), "curves": ("elapsed_seconds",)}
 RUN_SORT_COLUMNS = ["dataset", "loss", "optimizer", "lr", "seed", "cell_key"]
 # tempfile.mkstemp appends 8 characters from [a-z0-9_] to the prefix ".TARGET.PID."
 # (tempfile._RandomNameSequence in CPython 3.11).

@@ -86,20 +86,26 @@ def run_cell(cell: Cell, time_limit: float | None = None,
              main_pid: int | None = None) -> dict:
     """Train one cell and return ``{"run": row, "curves": columns}``.
 
+    ``train_seconds`` in the row times the training alone, and ``cell_seconds`` the
+    whole cell, loading its data split and building its model included.
+
     BLAS is limited to one thread, since the workers already use every core. A run
     longer than ``time_limit`` seconds stops with status ``timeout``. Any exception
     becomes a row with status ``error`` and the message, so that one bad cell never
     stops a sweep. With ``main_pid``, a worker process ignores Ctrl-C.
     """
+    start = time.perf_counter()
     if main_pid is not None:
         ignore_interrupts_outside(main_pid)
     with single_thread_blas(), warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
         try:
-            return _train_cell(cell, time_limit)
+            record = _train_cell(cell, time_limit)
         except Exception as exc:  # noqa: BLE001 - the sweep records and carries on
             logger.error("cell %s failed: %s", cell.key, exc)
-            return _error_record(cell, exc)
+            record = _error_record(cell, exc)
+    record["run"]["cell_seconds"] = time.perf_counter() - start
+    return record
 
 
 def _train_cell(cell: Cell, time_limit: float | None) -> dict:

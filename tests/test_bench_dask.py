@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from bench import runner
+from bench import runner, storage
 from bench.cli import main
 from bench.worker import single_thread_blas
 
@@ -91,8 +91,9 @@ def test_dask_runs_match_local(sweeps):
     dask_runs, _ = read_tables(sweeps[0])
     loky_runs, _ = read_tables(sweeps[1])
     assert len(dask_runs) == N_CELLS
-    pd.testing.assert_frame_equal(dask_runs.drop(columns=["train_seconds"]),
-                                  loky_runs.drop(columns=["train_seconds"]))
+    timing = list(storage.TIMING_FIELDS["run"])
+    pd.testing.assert_frame_equal(dask_runs.drop(columns=timing),
+                                  loky_runs.drop(columns=timing))
 
 
 def test_dask_curves_match_local(sweeps):

@@ -7,9 +7,10 @@ import shutil
 import pandas as pd
 import pytest
 
+from bench import storage
 from bench.cli import main
 
-TIMING_COLUMNS = ["train_seconds"]
+TIMING_COLUMNS = list(storage.TIMING_FIELDS["run"])
 AXES = ["--optimizers", "sgd,adam", "--losses", "cross_entropy", "--lrs", "0.1",
         "--seeds", "2", "--epochs", "2", "--jobs", "1", "--quiet"]
 CELLS_PER_DATASET = 2 * 2

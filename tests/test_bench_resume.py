@@ -31,7 +31,7 @@ SLOW_SWEEP = ["run", "--datasets", "iris,wine", "--optimizers", "sgd,adam",
 N_SLOW_CELLS = 2 * 2 * 2 * 2
 START_TIMEOUT_SECONDS = 60.0
 EXIT_TIMEOUT_SECONDS = 30.0
-TIMING_FIELDS = {"run": ("train_seconds",), "curves": ("elapsed_seconds",)}
+TIMING_FIELDS = storage.TIMING_FIELDS
 
 # A fixed cell and its key; a change of the key orphans every stored result.
 FIXED_CELL = Cell(dataset="iris", optimizer="sgd", loss="cross_entropy", lr=0.1, seed=0,

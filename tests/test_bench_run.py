@@ -3,9 +3,11 @@
 import pandas as pd
 import pytest
 
+from bench import storage
 from bench.cli import main
 
-TIMING_COLUMNS = ["train_seconds", "elapsed_seconds"]
+RUN_TIMING = list(storage.TIMING_FIELDS["run"])
+CURVE_TIMING = list(storage.TIMING_FIELDS["curves"])
 TINY = ["run", "--datasets", "iris,wine", "--optimizers", "sgd,adam",
         "--losses", "cross_entropy,mse", "--lrs", "0.01,0.1", "--seeds", "2",
         "--epochs", "3", "--quiet"]
@@ -99,7 +101,7 @@ def test_one_worker_matches_two(tiny_sweep, tmp_path):
     assert run_tiny(tmp_path, "--jobs", "1", "--name", "tiny") == 0
     runs_2, curves_2 = read_tables(tiny_sweep[0])
     runs_1, curves_1 = read_tables(tmp_path)
-    pd.testing.assert_frame_equal(runs_1.drop(columns=TIMING_COLUMNS[:1]),
-                                  runs_2.drop(columns=TIMING_COLUMNS[:1]))
-    pd.testing.assert_frame_equal(curves_1.drop(columns=TIMING_COLUMNS[1:]),
-                                  curves_2.drop(columns=TIMING_COLUMNS[1:]))
+    pd.testing.assert_frame_equal(runs_1.drop(columns=RUN_TIMING),
+                                  runs_2.drop(columns=RUN_TIMING))
+    pd.testing.assert_frame_equal(curves_1.drop(columns=CURVE_TIMING),
+                                  curves_2.drop(columns=CURVE_TIMING))

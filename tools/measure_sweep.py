@@ -3,7 +3,9 @@
 Runs ``python -m bench run`` with ``--force`` several times per worker count, in a
 temporary folder, and prints the median of each figure. The harness overhead is the
 sweep's wall time (``wall_seconds`` in meta.json, the time spent running cells) over
-the sum of the cells' own training time divided by the number of workers, minus one.
+the sum of the cells' own time divided by the number of workers, minus one; it is
+given against the training time alone (``train_seconds``) and against the whole
+cell, data loading and model building included (``cell_seconds``).
 
 Usage: python tools/measure_sweep.py [--repeats 3] [--jobs 1,2] [-- extra run flags]
 """
@@ -32,9 +34,12 @@ def run_once(folder: Path, jobs: int, extra: list[str]) -> dict:
     meta = json.loads((sweep_dir / "meta.json").read_text())
     runs = pd.read_parquet(sweep_dir / "runs.parquet")
     train_sum = float(runs["train_seconds"].sum())
+    cell_sum = float(runs["cell_seconds"].sum())
     return {"jobs": jobs, "cells": len(runs), "command_s": command_seconds,
             "sweep_s": meta["wall_seconds"], "train_sum_s": train_sum,
-            "overhead": meta["wall_seconds"] / (train_sum / jobs) - 1}
+            "cell_sum_s": cell_sum,
+            "overhead_train": meta["wall_seconds"] / (train_sum / jobs) - 1,
+            "overhead_cell": meta["wall_seconds"] / (cell_sum / jobs) - 1}
 
 
 def main() -> None:

@@ -33,10 +33,10 @@ def recommendations(runs: pd.DataFrame, best: pd.DataFrame) -> list[str]:
                  f"{_mean_std(leader)}")
         if len(group) > 1 and not pd.isna(group.iloc[1]["mean"]):
             second = group.iloc[1]
-            wins, seeds = paired_wins(runs, leader, second)
+            wins, ties, seeds = paired_wins(runs, leader, second)
             text += (f"; runner-up {second['optimizer']} ({second['variant']}) reaches "
                      f"{second['mean']:.4f}, and {leader['optimizer']} is ahead on "
-                     f"{wins} of {seeds} paired seeds")
+                     f"{wins} and level on {ties} of {seeds} paired seeds")
         lines.append(text + ".")
     return lines
 

@@ -60,9 +60,11 @@ def best_settings(scores: pd.DataFrame) -> pd.DataFrame:
     return best.drop(columns="order").reset_index(drop=True)
 
 
-def paired_wins(runs: pd.DataFrame, first: pd.Series, second: pd.Series) -> tuple[int, int]:
-    """Count the seeds on which setting ``first`` beats ``second``, of the seeds both ran.
+def paired_wins(runs: pd.DataFrame, first: pd.Series,
+                second: pd.Series) -> tuple[int, int, int]:
+    """Count the seeds on which setting ``first`` beats and ties ``second``.
 
+    Returns (wins, ties, seeds), where ``seeds`` counts the seeds both ran.
     Both settings start each seed from the same weights and batches, so the seeds
     pair up. A seed where either run failed is left out.
     """
@@ -73,7 +75,7 @@ def paired_wins(runs: pd.DataFrame, first: pd.Series, second: pd.Series) -> tupl
 
     a, b = per_seed(first).align(per_seed(second), join="inner")
     wins = (a > b) if first["higher_is_better"] else (a < b)
-    return int(wins.sum()), int(len(a))
+    return int(wins.sum()), int((a == b).sum()), int(len(a))
 
 
 def variant_label(setting: pd.Series, varying: list[str]) -> str:
