@@ -1,4 +1,4 @@
-"""Report data: the best learning rate per optimizer and the tables built on it.
+"""Report data: the best setting of each optimizer and the tables built on it.
 
 Everything here takes the ``runs`` and ``curves`` tables and returns DataFrames, so
 that plots and text are rendered from the same numbers.
