@@ -50,11 +50,21 @@ def expected_keys(argv):
     return {cell.key for cell in plan_cells(spec, losses_given=True)}
 
 
+def default_interrupt_handling():
+    """Let SIGINT interrupt the child, even where pytest runs as a background job.
+
+    A shell starts background jobs with SIGINT ignored, and Python keeps an ignored
+    SIGINT ignored, so without this the sweep would never see the signal.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_sweep(root):
     """Start the slow sweep as a subprocess in a new process group."""
     return subprocess.Popen([sys.executable, "-m", "bench", *sweep_argv(root)],
                             cwd=root, start_new_session=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=default_interrupt_handling)
 
 
 def wait_for_first_cell(process, cells_dir):
