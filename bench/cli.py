@@ -8,6 +8,8 @@ from bench.errors import UsageError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+INTERRUPTED_MESSAGE = ("interrupted: cells that finished are stored; run the same command "
+                       "again to resume")
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -95,7 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:
+        print(f"error: {_describe_os_error(exc)}; check that the results and reports "
+              "folders (--results-dir, --reports-dir) are writable folders",
+              file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted; cells that finished are stored, and running the same "
-              "command again resumes", file=sys.stderr)
+        print(INTERRUPTED_MESSAGE, file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _describe_os_error(exc: OSError) -> str:
+    path = exc.filename if exc.filename is not None else ""
+    return f"cannot write {path!r}: {exc.strerror or exc}" if path else str(exc)

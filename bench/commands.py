@@ -50,17 +50,18 @@ def run(args) -> int:
     sweep_dir = Path(args.results_dir) / spec.name
     report_dir = Path(args.reports_dir) / spec.name
 
+    storage.prepare_folders(sweep_dir / storage.CELLS_FOLDER, report_dir)
     storage.remove_stale_temporaries(sweep_dir)
     done = set() if args.force else storage.completed_keys(sweep_dir)
     todo = [cell for cell in cells if cell.key not in done]
     print(f"sweep {spec.name!r}: {len(cells)} cells, {len(cells) - len(todo)} already "
-          f"stored, {len(todo)} to run on {_workers_text(settings)}", file=sys.stderr)
+          f"stored, {len(todo)} to run on {_workers_text(settings, len(todo))}", file=sys.stderr)
 
     started, start_time = meta.now(), time.perf_counter()
     try:
         outcome = run_cells(todo, sweep_dir, settings, progress=not args.quiet)
     except KeyboardInterrupt:
-        print(f"interrupted: finished cells are stored in {sweep_dir}; run the same "
+        print(f"interrupted: cells that finished are stored in {sweep_dir}; run the same "
               "command again to resume", file=sys.stderr)
         return 130
     wall_seconds = time.perf_counter() - start_time
@@ -114,10 +115,11 @@ def merge(args) -> int:
     return 1 if (runs["status"] == status.ERROR).any() else 0
 
 
-def _workers_text(settings: RunSettings) -> str:
+def _workers_text(settings: RunSettings, n_cells: int) -> str:
     if settings.backend == "dask":
         return f"the Dask cluster at {settings.scheduler}"
-    return f"{local_workers(settings)} workers"
+    workers = local_workers(settings, n_cells)
+    return f"{workers} worker" + ("s" if workers != 1 else "")
 
 
 def list_choices() -> int:

@@ -68,9 +68,9 @@ def check_merge(results_dir: Path, sources: list[str], target: str) -> None:
                          "for the merged sweep")
     for name in sources:
         folder = results_dir / name / storage.CELLS_FOLDER
-        if not folder.is_dir() or not any(folder.glob("*.json")):
-            raise UsageError(f"merge source {name!r} not found: {folder} has no stored "
-                             "cells; check the name and --results-dir")
+        if not storage.finished_keys(results_dir / name):
+            raise UsageError(f"merge source {name!r} not found: {folder} has no readable "
+                             "stored cells; check the name and --results-dir")
 
 
 def merge_sweeps(results_dir: Path, sources: list[str], target: str) -> MergeResult:

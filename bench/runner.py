@@ -40,9 +40,14 @@ class RunOutcome:
     workers: int
 
 
-def local_workers(settings: RunSettings) -> int:
-    """Return the number of local processes that ``settings.jobs`` requests."""
-    return joblib.cpu_count() if settings.jobs == -1 else settings.jobs
+def local_workers(settings: RunSettings, n_cells: int | None = None) -> int:
+    """Return the number of local processes for ``settings.jobs`` and ``n_cells`` cells.
+
+    There is never more than one process per cell, so that a large ``--jobs`` does
+    not start idle processes.
+    """
+    jobs = joblib.cpu_count() if settings.jobs == -1 else settings.jobs
+    return max(1, min(jobs, n_cells)) if n_cells is not None else jobs
 
 
 def run_cells(cells: list[Cell], sweep_dir: Path, settings: RunSettings = RunSettings(),
@@ -58,7 +63,7 @@ def run_cells(cells: list[Cell], sweep_dir: Path, settings: RunSettings = RunSet
         workers = local_workers(settings) if settings.backend == "loky" else 0
         return RunOutcome(collections.Counter(), workers)
 
-    with parallel_backend(settings) as workers:
+    with parallel_backend(settings, len(cells)) as workers:
         parallel = Parallel(return_as="generator_unordered")
         records = parallel(delayed(run_cell)(cell, settings.cell_timeout, os.getpid())
                            for cell in cells)
@@ -81,7 +86,7 @@ def _store_records(records, total: int, sweep_dir: Path,
 
 
 @contextlib.contextmanager
-def parallel_backend(settings: RunSettings) -> Iterator[int]:
+def parallel_backend(settings: RunSettings, n_cells: int | None = None) -> Iterator[int]:
     """Make joblib use the backend of ``settings``, and yield the number of workers.
 
     For ``dask`` this connects to ``settings.scheduler`` and closes the connection on
@@ -89,7 +94,7 @@ def parallel_backend(settings: RunSettings) -> Iterator[int]:
     the parallelism.
     """
     if settings.backend == "loky":
-        jobs = local_workers(settings)
+        jobs = local_workers(settings, n_cells)
         with joblib.parallel_config(backend="loky", n_jobs=jobs):
             yield jobs
         return

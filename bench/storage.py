@@ -22,12 +22,19 @@ from pathlib import Path
 import pandas as pd
 
 from bench import status
+from bench.errors import UsageError
 
 logger = logging.getLogger(__name__)
 
 CELLS_FOLDER = "cells"
 RUNS_FILE = "runs.parquet"
 CURVES_FILE = "curves.parquet"
+# mkstemp creates files readable by their owner only; stored results get the mode
+# that the process's umask gives an ordinary new file, as the reports do.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+
 # Fields that measure time and so differ between two runs of the same cell.
 TIMING_FIELDS = {"run": ("train_seconds", "cell_seconds"), "curves": ("elapsed_seconds",)}
 RUN_SORT_COLUMNS = ["dataset", "loss", "optimizer", "lr", "seed", "cell_key"]
@@ -48,10 +55,27 @@ def atomic_path(path: Path) -> Iterator[str]:
     os.close(handle)
     try:
         yield temporary
+        os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def prepare_folders(*folders: Path) -> None:
+    """Create ``folders`` and check that files can be written in each, before any cell runs.
+
+    Raises UsageError naming the folder and the reason otherwise.
+    """
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            raise UsageError(f"cannot write to folder {str(folder)!r}: "
+                             f"{exc.strerror or exc}; choose a writable folder with "
+                             "--results-dir, --reports-dir or --name") from None
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -35,7 +35,7 @@ def write_report(name: str, runs: pd.DataFrame, curves: pd.DataFrame, report_dir
         plot_files.append(file_name)
 
     (report_dir / "summary.md").write_text(summary_markdown(name, runs, best, meta))
-    (report_dir / "index.html").write_text(index_html(name, runs, best, plot_files))
+    (report_dir / "index.html").write_text(index_html(name, runs, best, plot_files, meta))
 
 
 def _empty_best() -> pd.DataFrame:

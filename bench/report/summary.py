@@ -70,13 +70,23 @@ def status_line(runs: pd.DataFrame) -> str:
     return f"{len(runs)} cells: {parts}."
 
 
+def run_line(meta: dict) -> str:
+    """Return how many cells the last command ran, in how long and on how many workers."""
+    workers = f"{meta['jobs']} worker" + ("s" if meta["jobs"] != 1 else "")
+    if "cells_run" not in meta:
+        return f"Merged; the sources took {meta['wall_seconds']:.1f} s in all."
+    text = (f"This command ran {meta['cells_run']} of them in "
+            f"{meta['wall_seconds']:.1f} s on {workers}")
+    stored = meta["cells"] - meta["cells_run"]
+    return text + (f"; {stored} were stored before." if stored else ".")
+
+
 def summary_markdown(name: str, runs: pd.DataFrame, best: pd.DataFrame,
                      meta: dict) -> str:
     """Return the whole ``summary.md`` text."""
     sections = [
         f"# Sweep `{name}`",
-        status_line(runs) + f" Wall time {meta['wall_seconds']:.1f} s on "
-        f"{meta['jobs']} workers.",
+        status_line(runs) + " " + run_line(meta),
         "## Which optimizer?",
         "Each optimizer at its best setting (fewest failed runs first, then the best "
         "mean over seeds). Seeds are paired: the same seed starts every optimizer from "
