@@ -28,7 +28,7 @@ class Cell:
     ``hyperparameters`` are extra optimizer settings as sorted (name, value) pairs;
     ``weight_decay`` is None for the optimizer's own default. ``schedule_options``
     are the learning-rate schedule's arguments as sorted pairs. ``data_version`` is
-    a hash of a CSV file's content, so that an edited file gets new keys; it is None
+    a hash of a CSV file's content, so that an edited file gets new keys. It is None
     for the built-in datasets and then left out of the key.
     """
 

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 CELLS_FOLDER = "cells"
 RUNS_FILE = "runs.parquet"
 CURVES_FILE = "curves.parquet"
-# mkstemp creates files readable by their owner only; stored results get the mode
+# mkstemp creates files readable by their owner only. Stored results get the mode
 # that the process's umask gives an ordinary new file, as the reports do.
 _UMASK = os.umask(0)
 os.umask(_UMASK)

@@ -13,6 +13,8 @@ import warnings
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+# TODO: this import pulls in scikit-learn, about 2.5 s in each new worker process,
+# which is most of the harness overhead of a sweep on 2 workers.
 import datasets
 from backprop_core import losses, optimizers, schedules
 from backprop_core.model import build_mlp

@@ -3,7 +3,7 @@
 Runs ``python -m bench run`` with ``--force`` several times per worker count, in a
 temporary folder, and prints the median of each figure. The harness overhead is the
 sweep's wall time (``wall_seconds`` in meta.json, the time spent running cells) over
-the sum of the cells' own time divided by the number of workers, minus one; it is
+the sum of the cells' own time divided by the number of workers, minus one. It is
 given against the training time alone (``train_seconds``) and against the whole
 cell, data loading and model building included (``cell_seconds``).
 

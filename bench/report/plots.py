@@ -23,8 +23,8 @@ def plot_convergence(curves: pd.DataFrame, best: pd.DataFrame, task: str,
                      path: Path) -> None:
     """Draw training loss and the test metric against epochs, and save to ``path``.
 
-    ``curves`` holds the per-epoch mean, min and max over seeds of each optimizer's
-    best learning rate (see ``tables.best_curves``) for one dataset and loss. Each
+    ``curves`` contains the per-epoch mean, min and max over seeds of each optimizer's
+    best setting (see ``tables.best_curves``) for one dataset and loss. Each
     line is the mean and the shaded band spans the min and the max.
     """
     test_value = "test_accuracy" if task == "classification" else "test_loss"

@@ -18,8 +18,8 @@ def markdown_table(frame: pd.DataFrame) -> str:
 def recommendations(runs: pd.DataFrame, best: pd.DataFrame) -> list[str]:
     """Return one sentence per dataset and loss naming the best optimizer.
 
-    The margin to the runner-up and the number of paired seeds on which the winner
-    was ahead say how sure the pick is.
+    The margin to the runner-up and the count of paired seeds on which the winner was
+    ahead show how sure the pick is.
     """
     lines = []
     for (dataset, loss), group in best.groupby(["dataset", "loss"], sort=True):
