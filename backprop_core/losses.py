@@ -70,7 +70,8 @@ class CrossEntropy(Loss):
     L = mean_n(-sum_k y_nk * log_softmax(z_n)_k). The gradient is
     (softmax(z) - onehot(y)) / N.
 
-    Both are computed from z - max(z) per row, so exp never overflows. The value
+    Both are computed from z - max(z) per row, which is at most 0, so exp cannot
+    overflow for finite logits. The value
     stays finite unless the logits of a row span more than the float range, such as
     1e308 and -1e308 in float64. Labels of shape (N, 1) raise ValueError
     because they are neither form. Rows of y that are not one-hot are used as given,
